@@ -1,0 +1,1 @@
+"""Alembic migrations of the amp-tui schema, shipped inside the package."""
