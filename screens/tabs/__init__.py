@@ -1,0 +1,1 @@
+"""The four tabs of the account screen, one module each."""
