@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -39,7 +38,9 @@ from amp_tui.models import (
     Service,
     utcnow,
 )
+from amp_tui.notifications import notify_account_change
 from amp_tui.passwords import hash_password
+from amp_tui.search import index_agent, search_key_for
 from amp_tui.snapshots import (
     AccountDraft,
     AccountSnapshot,
@@ -56,7 +57,6 @@ from amp_tui.validation import (
     clean_new_password,
     clean_phone,
     email_key,
-    fold,
 )
 
 log = logging.getLogger(__name__)
@@ -64,33 +64,6 @@ log = logging.getLogger(__name__)
 EMAIL_TAKEN = "Cette adresse électronique est déjà utilisée par un autre compte."
 LOGIN_TAKEN = "Cet identifiant est déjà utilisé."
 ACCOUNT_NOT_FOUND = "Compte introuvable."
-
-
-@dataclass(frozen=True)
-class AccountSummary:
-    """One row of the account finder."""
-
-    id: int
-    login: str
-    nom: str
-    prenom: str
-    email: str
-    entite: str
-    locked: bool
-    active: bool
-
-
-def search_key_for(agent: Agent, entity: Entity) -> str:
-    """The folded text the finder matches: names, login, e-mail, entity."""
-    parts = (
-        agent.nom,
-        agent.prenom,
-        agent.login,
-        agent.email,
-        entity.sigle,
-        entity.nom,
-    )
-    return fold(" ".join(parts))
 
 
 def load_account(db: Database, *, actor: Actor, agent_id: int) -> AccountSnapshot:
@@ -219,6 +192,7 @@ def save_account(
                 return stored
             write_account(session, agent, base_version, draft, values)
             record_audit(session, actor, agent, "modification", changes)
+            notify_account_change(session, agent, changes, old_email=stored.email)
             session.flush()
             return load_snapshot(session, agent)
     except IntegrityError as error:
@@ -305,6 +279,7 @@ def write_account(
     bump_version(session, agent, base_version, **columns)
     replace_collections(session, agent.id, draft)
     session.refresh(agent)
+    index_agent(session, agent, entity)
 
 
 def bump_version(
@@ -430,6 +405,7 @@ def create_account(
             agent.search_key = search_key_for(agent, entity)
             session.add(agent)
             session.flush()
+            index_agent(session, agent, entity)
             record_audit(
                 session,
                 actor,
@@ -464,40 +440,3 @@ def find_service(session: Session, entity: Entity, name: str | None) -> int | No
         if name in (node.path, node.nom):
             return node.id
     raise FieldErrors({"service": f"Service « {name} » inconnu dans {entity.sigle}."})
-
-
-def find_accounts(
-    db: Database, *, query: str, limit: int = 50, offset: int = 0
-) -> list[AccountSummary]:
-    """Search accounts by nom, prénom, identifiant, e-mail or entité.
-
-    Every word of the query must appear; case and accents do not matter.
-    Results come a page at a time, in name order.
-    """
-    statement = select(Agent, Entity).join(Entity, col(Entity.id) == Agent.entity_id)
-    for word in fold(query).split():
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(
-            col(Agent.search_key).like(f"%{escaped}%", escape="\\")
-        )
-    # The search key starts with the folded nom then prénom, so ordering by
-    # it sorts by name whatever the case and accents.
-    statement = (
-        statement.order_by(col(Agent.search_key), col(Agent.id))
-        .offset(offset)
-        .limit(limit)
-    )
-    with db.session() as session:
-        return [
-            AccountSummary(
-                id=agent.id or 0,
-                login=agent.login,
-                nom=agent.nom,
-                prenom=agent.prenom,
-                email=agent.email,
-                entite=entity.sigle,
-                locked=agent.locked,
-                active=agent.active,
-            )
-            for agent, entity in session.exec(statement).all()
-        ]

@@ -16,8 +16,10 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
+    String,
     Text,
     UniqueConstraint,
 )
@@ -210,6 +212,31 @@ class AgentDepartement(SQLModel, table=True):
     )
 
 
+# Byte order on every database, so that a prefix search can be a range scan
+# on the index whatever collation the PostgreSQL database was created with.
+SEARCH_TOKEN = String(255).with_variant(String(255, collation="C"), "postgresql")
+
+
+class AgentSearchToken(SQLModel, table=True):
+    """A folded word of an agent's names, login, e-mail or entity.
+
+    The account finder looks words up by prefix here, so that a search
+    costs about the same with ten thousand accounts as with a million.
+    """
+
+    __tablename__ = "agent_search_token"
+    __table_args__ = (
+        Index("ix_agent_search_token_agent_id_token", "agent_id", "token"),
+    )
+
+    token: str = Field(sa_column=Column(SEARCH_TOKEN, primary_key=True))
+    agent_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("agent.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+
+
 class AssociationStatus(enum.StrEnum):
     """Whether an account association is awaiting approval or approved."""
 
@@ -290,11 +317,14 @@ class Favourite(SQLModel, table=True):
             Integer, ForeignKey("agent.id", ondelete="CASCADE"), primary_key=True
         )
     )
+    # Indexed on its own so that an event finds who follows a consultation
+    # without scanning every agent's favourites.
     consultation_id: int = Field(
         sa_column=Column(
             Integer,
             ForeignKey("consultation.id", ondelete="CASCADE"),
             primary_key=True,
+            index=True,
         )
     )
 
@@ -327,10 +357,38 @@ class AuditEvent(SQLModel, table=True):
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
 
 
+class OutboxStatus(enum.StrEnum):
+    """Where a notification stands on its way to the SMTP server.
+
+    ``claimed`` and ``sending`` belong to one sender until ``lease_until``:
+    ``claimed`` before the message text is handed over (safe to send again),
+    ``sending`` once it is (a crash then leaves it ``uncertain``, for support
+    staff to check, rather than risk a duplicate).
+    """
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
 class OutboxMessage(SQLModel, table=True):
-    """A notification waiting to be e-mailed, or already sent."""
+    """A notification waiting to be e-mailed, or already sent.
+
+    ``kind`` is the alert key that caused it. ``lease_owner`` names the
+    sender holding a ``claimed`` or ``sending`` message until ``lease_until``.
+    """
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'claimed', 'sending', 'sent', 'failed', "
+            "'uncertain')",
+            name="status",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=timestamp())
@@ -351,6 +409,10 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: dt.datetime | None = Field(
         default=None, sa_column=timestamp(nullable=True)
     )
+    lease_owner: str | None = Field(default=None, max_length=100)
+    lease_until: dt.datetime | None = Field(
+        default=None, sa_column=timestamp(nullable=True)
+    )
 
 
 __all__ = [
@@ -358,6 +420,7 @@ __all__ = [
     "Agent",
     "AgentAlert",
     "AgentDepartement",
+    "AgentSearchToken",
     "AssociationStatus",
     "AuditEvent",
     "Consultation",
@@ -366,6 +429,7 @@ __all__ = [
     "EntityTransverse",
     "Favourite",
     "OutboxMessage",
+    "OutboxStatus",
     "Phase",
     "Region",
     "Role",

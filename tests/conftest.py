@@ -23,7 +23,8 @@ from amp_tui.schema import upgrade
 
 POSTGRES_VARIABLE = "AMP_TUI_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
-TEMPLATE = "amp_tui_test_template"
+# Named per run, so that two runs sharing a server never drop each other's.
+TEMPLATE = f"amp_tui_template_{uuid.uuid4().hex[:8]}"
 
 
 def postgres_server_url() -> URL | None:

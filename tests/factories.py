@@ -28,6 +28,8 @@ def add_agent(
     email: str | None = None,
     entite: str = "CEA",
     role: Role = Role.BUYER,
+    nom: str = "DUPONT",
+    prenom: str = "Jeanne",
 ) -> AccountSnapshot:
     """Create an account through the service, as support staff would."""
     return create_account(
@@ -35,8 +37,8 @@ def add_agent(
         actor=SUPPORT,
         login=login,
         email=email or f"{login}@example.fr",
-        nom="DUPONT",
-        prenom="Jeanne",
+        nom=nom,
+        prenom=prenom,
         password=PASSWORD,
         entite=entite,
         role=role,

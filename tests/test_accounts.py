@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amp_tui.accounts import find_accounts, load_account, save_account
+from amp_tui.accounts import load_account, save_account
 from amp_tui.audit import list_events
 from amp_tui.database import Database
 from amp_tui.errors import FieldErrors, PermissionDeniedError, StaleAccountError
@@ -251,14 +251,3 @@ def test_saving_an_unchanged_draft_writes_nothing(db: Database, entity: int) -> 
 
     assert saved.version == stored.version
     assert [event.action for event in list_events(db, login="jeanne")] == ["creation"]
-
-
-def test_the_finder_ignores_case_and_accents(db: Database, entity: int) -> None:
-    add_agent(db, "jeanne", email="jeanne.dupont@x.fr")
-    add_agent(db, "zoe", email="zoé@x.fr")
-
-    assert [row.login for row in find_accounts(db, query="ZOE")] == ["zoe"]
-    assert [row.login for row in find_accounts(db, query="dupont jeanne.d")] == [
-        "jeanne"
-    ]
-    assert find_accounts(db, query="100%") == []

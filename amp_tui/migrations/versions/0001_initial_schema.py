@@ -229,6 +229,31 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "agent_search_token",
+        sa.Column(
+            "token",
+            sa.String(length=255).with_variant(
+                sa.String(length=255, collation="C"), "postgresql"
+            ),
+            nullable=False,
+        ),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agent_id"],
+            ["agent.id"],
+            name=op.f("fk_agent_search_token_agent_id_agent"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "token", "agent_id", name=op.f("pk_agent_search_token")
+        ),
+    )
+    with op.batch_alter_table("agent_search_token", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_agent_search_token_agent_id_token", ["agent_id", "token"], unique=False
+        )
+
+    op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", amp_tui.models.UTCDateTime(timezone=True), nullable=False),
@@ -361,7 +386,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     op.drop_table("favourite")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_status"))
@@ -371,6 +395,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_consultation_entity_id"))
 
     op.drop_table("consultation")
+    with op.batch_alter_table("agent_search_token", schema=None) as batch_op:
+        batch_op.drop_index("ix_agent_search_token_agent_id_token")
+
+    op.drop_table("agent_search_token")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_agent_id"))
 
