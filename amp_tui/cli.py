@@ -23,6 +23,9 @@ from amp_tui.snapshots import Actor
 
 log = logging.getLogger(__name__)
 
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
+
 FIELD_LABELS = {
     "login": "Identifiant",
     "nom": "NOM",
@@ -62,10 +65,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="démonstration sur une base jetable")
     demo.add_argument(
-        "--as", dest="role", choices=("buyer", "support"), default="buyer"
+        "--as",
+        dest="role",
+        choices=("buyer", "support"),
+        default="buyer",
+        help="ouvrir en acheteur (par défaut) ou en support",
     )
     demo.add_argument("--web", action="store_true", help="servir dans un navigateur")
-    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument(
+        "--port",
+        type=port_number,
+        metavar="N",
+        help=f"port du serveur web (par défaut {DEMO_PORT})",
+    )
+    demo.add_argument(
+        "--host",
+        metavar="ADRESSE",
+        help=f"adresse du serveur web (par défaut {DEMO_HOST}, cette machine seule)",
+    )
     demo.set_defaults(handler=run_demo)
 
     db = commands.add_parser("db", help="schéma et données").add_subparsers(
@@ -98,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="journal des modifications")
     audit.add_argument("login", metavar="LOGIN", nargs="?")
     audit.set_defaults(handler=audit_show)
+
+    from amp_tui.cli_consultations import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -166,15 +187,46 @@ def run_editor(args: argparse.Namespace) -> int:
     return 0
 
 
+def port_number(text: str) -> int:
+    """A TCP port given on the command line."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"port invalide : {text} (1 à 65535)")
+    return int(text)
+
+
 def run_demo(args: argparse.Namespace) -> int:
-    """Start the editor on a throwaway database holding the demo dataset."""
+    """Start the editor on a throwaway database holding the demo dataset.
+
+    With ``--web``, serve it to browsers instead: each browser tab runs this
+    same command, without ``--web``, and so gets a database of its own.
+    """
+    if not args.web:
+        if args.port is not None or args.host is not None:
+            raise AmpError("--port et --host ne servent qu'avec --web.")
+        return run_terminal_demo(args.role)
+    host = args.host or DEMO_HOST
+    port = args.port or DEMO_PORT
+    from screens.web import is_loopback, serve_demo
+
+    if not is_loopback(host):
+        print(
+            f"amp-tui: attention : la démonstration sera ouverte à toute machine "
+            f"qui peut joindre {host}:{port}, sans mot de passe.",
+            file=sys.stderr,
+        )
+    serve_demo(role=args.role, host=host, port=port)
+    return 0
+
+
+def run_terminal_demo(role: str) -> int:
+    """Open the demo in this terminal, signed in as the role's demo agent."""
     from amp_tui.demo import demo_database
 
     with demo_database() as (db, path):
         from screens.app import run_app
 
         log.info("demo database at %s", path)
-        run_app(db, sign_in_as=demo_login(args.role))
+        run_app(db, sign_in_as=demo_login(role))
     return 0
 
 

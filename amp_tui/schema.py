@@ -24,7 +24,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 # The newest revision, kept here so that start-up need not read the scripts;
 # a test checks it against Alembic's own idea of the head.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def alembic_config(connection: Any = None) -> Config:
@@ -89,6 +89,39 @@ def upgrade(db: Database) -> list[str]:
     after = current_revision(db)
     log.info("schema of %s migrated from %s to %s", db.display_url, before, after)
     return [revision for revision in (before, after) if revision]
+
+
+def create_fresh(db: Database) -> None:
+    """Create the newest schema on an empty database, straight from the models.
+
+    For throwaway databases (the demo): it is quicker than replaying every
+    migration and keeps Alembic off the start-up path. The tables are the
+    ones the migrations build, because tests/test_migrations.py checks that
+    the models and the migrations agree; the version table then records the
+    newest revision, so that ``upgrade`` and ``ensure_current`` treat the
+    database like a migrated one.
+    """
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+
+    from amp_tui.models import metadata
+    from amp_tui.reference import sync_reference_tables
+
+    versions = Table(
+        VERSION_TABLE,
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+    )
+    with db.engine.begin() as connection:
+        if inspect(connection).get_table_names():
+            raise SchemaError(
+                "La base n'est pas vide : utilisez « amp-tui db upgrade »."
+            )
+        metadata.create_all(connection)
+        versions.create(connection)
+        connection.execute(versions.insert().values(version_num=HEAD_REVISION))
+    sync_reference_tables(db)
+    log.info("schema %s created from the models in %s", HEAD_REVISION, db.display_url)
 
 
 def check_not_newer(revision: str | None) -> None:
