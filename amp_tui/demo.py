@@ -10,19 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import random
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from sqlalchemy import func, insert
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from amp_tui.accounts import search_key_for
 from amp_tui.config import data_dir
 from amp_tui.database import Database
 from amp_tui.models import (
@@ -30,6 +33,7 @@ from amp_tui.models import (
     Agent,
     AgentAlert,
     AgentDepartement,
+    AgentSearchToken,
     Consultation,
     Entity,
     EntityTransverse,
@@ -38,15 +42,25 @@ from amp_tui.models import (
     utcnow,
 )
 from amp_tui.passwords import hash_password
+from amp_tui.search import index_agent, search_key_for, token_rows, tokens_for
 from amp_tui.snapshots import SERVICE_PATH_SEPARATOR
 from amp_tui.validation import email_key
 
 log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "Demo-Amp-2026"
+# Hashing a password with argon2 takes a third of a second and 64 MiB on
+# purpose; the demo accounts all share this published password, so its hash
+# is computed once here rather than each time a demo starts. It carries its
+# own parameters and salt, and signing in with DEMO_PASSWORD checks it.
+DEMO_PASSWORD_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$MvFufGvkLwlu/mKt0XtrmQ"
+    "$zbaG6grdmOkjAR1VAZoc3WAOXY+ypuDYQkfmoP9lPf4"
+)
 SYNTHETIC_PASSWORD = "Synthetique-2026"
 SYNTHETIC_PREFIX = "synthetique."
 BATCH = 5_000
+PARENT_CHECK_SECONDS = 1.0
 
 FIRST_NAMES = (
     "Camille",
@@ -179,7 +193,7 @@ def add_agents(
 ) -> dict[str, Agent]:
     """Create the demo agents with their alerts and places of execution."""
     agents: dict[str, Agent] = {}
-    hashes: dict[str, str] = {}
+    hashes: dict[str, str] = {DEMO_PASSWORD: DEMO_PASSWORD_HASH}
     for item in dataset["agents"]:
         entity = entities[item["entite"]]
         password = item["password"]
@@ -209,6 +223,7 @@ def add_agents(
         session.add(agent)
         session.flush()
         assert agent.id is not None
+        index_agent(session, agent, entity)
         session.add_all(
             AgentAlert(agent_id=agent.id, key=key) for key in item["alertes"]
         )
@@ -291,9 +306,21 @@ def seed_synthetic_agents(db: Database, count: int, *, seed: int = 2026) -> int:
             select(func.count()).where(col(Agent.login).startswith(SYNTHETIC_PREFIX))
         ).one()
         rng = random.Random(seed + start)
+        by_id = {entity.id: entity for entity in entities}
         rows = synthetic_rows(rng, start, count, entities, services, shared_hash)
         for batch in batched(rows, BATCH):
-            session.execute(insert(Agent), batch)
+            ids = session.scalars(
+                insert(Agent).returning(col(Agent.id), sort_by_parameter_order=True),
+                batch,
+            ).all()
+            tokens = []
+            for agent_id, row in zip(ids, batch, strict=True):
+                assert agent_id is not None
+                agent = Agent(**row)
+                tokens += token_rows(
+                    agent_id, tokens_for(agent, by_id[row["entity_id"]])
+                )
+            session.execute(insert(AgentSearchToken), tokens)
     log.info("%d synthetic agents added to %s", count, db.display_url)
     return count
 
@@ -363,21 +390,67 @@ def batched(
 
 
 @contextmanager
+def removed_when_stopped(folder: Path) -> Iterator[None]:
+    """Delete ``folder`` as soon as the process is told to stop.
+
+    SIGTERM and SIGHUP (a closed SSH session) delete it at once, then raise
+    ``SystemExit`` so that the program still unwinds normally. When the
+    process that started this one goes away (a web server killed outright),
+    this process stops itself with SIGTERM. Does nothing outside the main
+    thread, where signal handlers cannot be set.
+    """
+    # Limitation: SIGKILL cannot be caught: a demo killed that way leaves its
+    # folder (amp-tui-demo-*) in the temporary directory until the system
+    # empties it.
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        log.info("demo stopped by signal %d; removing %s", signum, folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise SystemExit(128 + signum)
+
+    parent = os.getppid()
+    finished = threading.Event()
+
+    def watch_parent() -> None:
+        while not finished.wait(PARENT_CHECK_SECONDS):
+            if os.getppid() != parent:
+                log.info("the process that started the demo is gone")
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    previous: dict[signal.Signals, Any] = {}
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, stop)
+        threading.Thread(target=watch_parent, name="demo-parent", daemon=True).start()
+        yield
+    finally:
+        finished.set()
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+@contextmanager
 def demo_database() -> Iterator[tuple[Database, Path]]:
     """A fresh SQLite database holding the demo dataset, deleted afterwards.
 
     Each call gets its own temporary folder, so that two demos running at
-    once never share a file.
+    once never share a file. The folder goes when the block ends, also on an
+    exception or a signal to stop (see ``removed_when_stopped``).
     """
-    from amp_tui.schema import upgrade
+    from amp_tui.schema import create_fresh
 
     folder = Path(tempfile.mkdtemp(prefix="amp-tui-demo-"))
     path = folder / "demo.db"
     db = Database(make_url(f"sqlite:///{path}"))
     try:
-        upgrade(db)
-        seed_demo(db)
-        yield db, path
+        with removed_when_stopped(folder):
+            create_fresh(db)
+            seed_demo(db)
+            yield db, path
     finally:
         db.dispose()
         shutil.rmtree(folder, ignore_errors=True)
