@@ -14,8 +14,9 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,15 +63,18 @@ class PostgresServer:
         """
         if not (server_program("initdb") and server_program("pg_ctl")):
             pytest.skip("PostgreSQL server programs (initdb, pg_ctl) not installed")
-        folder = Path(tmp_path) / "postgres"
-        folder.mkdir(parents=True, exist_ok=True)
+        # Outside pytest's folders, which other runs may close to 0700 and
+        # so lock the postgres user out of its own data.
+        del tmp_path
+        folder = Path(tempfile.mkdtemp(prefix="amp-tui-pg-"))
         server = cls(folder)
-        server.initialise()
-        server.start()
         try:
+            server.initialise()
+            server.start()
             yield server
         finally:
             server.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _run(self, *command: str) -> None:
         if os.geteuid() == 0:
@@ -80,11 +84,6 @@ class PostgresServer:
     def initialise(self) -> None:
         """Create the cluster, owned by the user the server runs as."""
         if os.geteuid() == 0:
-            # tmp_path's parents belong to root: let postgres reach its folder.
-            for parent in [self.folder, *self.folder.parents]:
-                if parent == Path("/"):
-                    break
-                parent.chmod(parent.stat().st_mode | 0o711)
             shutil.chown(self.folder, user="postgres")
         initdb = server_program("initdb")
         assert initdb is not None
@@ -125,5 +124,6 @@ class PostgresServer:
         """Stop the server at once, as a crash or an outage would."""
         pg_ctl = server_program("pg_ctl")
         assert pg_ctl is not None
-        with suppress(subprocess.CalledProcessError):
-            self._run(pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        if not (self.data / "postmaster.pid").exists():
+            return
+        self._run(pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")

@@ -3,7 +3,9 @@
 The account screen owns the AccountDraft being edited. It hands the draft to
 each tab with ``show_account``; a tab posts ``AccountTab.Edited`` whenever
 the user changes something, and ``apply_to`` writes the tab's current values
-back into a draft before a save or a comparison.
+back into a draft before a save or a comparison. A tab that changes the
+stored account itself (associations cannot wait for Enregistrer) posts
+``AccountTab.Stored`` with the account as now stored.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ class AccountTab(VerticalScroll):
 
     class Edited(Message):
         """The user changed something in this tab."""
+
+    class Stored(Message):
+        """The tab saved part of the account; ``snapshot`` is what is stored."""
+
+        def __init__(self, snapshot: AccountSnapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
 
     def show_account(
         self, snapshot: AccountSnapshot, draft: AccountDraft, *, actor: Actor

@@ -1,0 +1,1 @@
+"""Modal dialogs: a yes/no confirmation and the save-conflict dialog."""
