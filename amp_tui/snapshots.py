@@ -58,6 +58,7 @@ class AssociationView:
     agent_id: int
     login: str
     entite: str
+    entite_sigle: str
     service: str
     statut: str
     principal: bool
@@ -250,6 +251,7 @@ def load_associations(session: Session, agent_id: int) -> list[AssociationView]:
                 agent_id=other.id,
                 login=other.login,
                 entite=f"{entity.sigle} - {entity.nom}",
+                entite_sigle=entity.sigle,
                 service=paths.get(other.service_id or -1, ""),
                 statut=row.status,
                 principal=principal,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -17,15 +16,6 @@ from screens.widgets.account_results import AccountResults
 from tests.app_driver import type_text
 
 WAIT_SECONDS = 10
-
-
-@pytest.fixture(autouse=True)
-def finder_is_the_support_home(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the finder the support home while the app still opens by identifiant."""
-    import screens.app
-
-    if hasattr(screens.app, "OpenAccountScreen"):
-        monkeypatch.setattr(screens.app, "OpenAccountScreen", FinderScreen)
 
 
 def finder_of(pilot: Pilot[Any]) -> FinderScreen:

@@ -91,8 +91,12 @@ def test_support_may_associate_without_the_password(demo_db: Database) -> None:
     ccpb = account(demo_db, "acheteur.ccpb")
 
     after = associate_account(
-        demo_db, actor=SUPPORT, principal_id=ccpb.id, base_version=ccpb.version,
-        login="acheteur.barr", password=None,
+        demo_db,
+        actor=SUPPORT,
+        principal_id=ccpb.id,
+        base_version=ccpb.version,
+        login="acheteur.barr",
+        password=None,
     )
 
     assert [item.login for item in after.associations] == ["acheteur.barr"]
@@ -112,8 +116,11 @@ def test_removing_an_association(demo_db: Database) -> None:
     barr = account(demo_db, "acheteur.barr")
 
     after = remove_association(
-        demo_db, actor=actor_for(ccpb), principal_id=ccpb.id,
-        base_version=ccpb.version, other_id=barr.id,
+        demo_db,
+        actor=actor_for(ccpb),
+        principal_id=ccpb.id,
+        base_version=ccpb.version,
+        other_id=barr.id,
     )
 
     assert after.associations == ()
@@ -124,8 +131,13 @@ def test_an_association_based_on_an_old_version_is_refused(demo_db: Database) ->
     ccpb = account(demo_db, "acheteur.ccpb")
     draft = AccountDraft.from_snapshot(ccpb)
     draft.alerts = {"modification_compte"}
-    save_account(demo_db, actor=actor_for(ccpb), agent_id=ccpb.id,
-                 base_version=ccpb.version, draft=draft)
+    save_account(
+        demo_db,
+        actor=actor_for(ccpb),
+        agent_id=ccpb.id,
+        base_version=ccpb.version,
+        draft=draft,
+    )
 
     with pytest.raises(StaleAccountError):
         associate(demo_db, ccpb, "acheteur.barr", DEMO_PASSWORD)
@@ -142,7 +154,8 @@ def test_a_buyer_reaches_associated_accounts_only(demo_db: Database) -> None:
 
     associate(demo_db, ccpb, "acheteur.barr", DEMO_PASSWORD)
 
-    assert switch_account(demo_db, actor=actor, agent_id=barr.id).login == "acheteur.barr"
+    switched = switch_account(demo_db, actor=actor, agent_id=barr.id)
+    assert switched.login == "acheteur.barr"
     with pytest.raises(PermissionDeniedError):
         switch_account(demo_db, actor=actor, agent_id=cea.id)
     with pytest.raises(PermissionDeniedError):

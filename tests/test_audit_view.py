@@ -21,7 +21,6 @@ from screens.audit_view import AuditScreen
 from screens.finder import FinderScreen
 from tests.app_driver import settle, signed_in
 from tests.finder_driver import (
-    finder_is_the_support_home,  # noqa: F401  (an autouse fixture)
     search,
     searched,
 )

@@ -42,7 +42,6 @@ from tests.app_driver import running_app as running_editor
 from tests.factories import SUPPORT
 from tests.finder_driver import (
     WAIT_SECONDS,
-    finder_is_the_support_home,  # noqa: F401  (an autouse fixture)
     finder_of,
     move_to,
     search,

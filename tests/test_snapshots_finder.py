@@ -27,7 +27,6 @@ from screens.app import AmpApp
 from screens.dialogs.temporary_password import TemporaryPasswordDialog
 from tests.app_driver import settle, type_text
 from tests.finder_driver import (
-    finder_is_the_support_home,  # noqa: F401  (an autouse fixture)
     searched,
 )
 
