@@ -75,6 +75,12 @@ class Database:
             with Session(bind, expire_on_commit=False) as session, session.begin():
                 yield session
         except (OperationalError, InterfaceError) as error:
+            if "readonly database" in str(error.orig).lower():
+                raise ConfigurationError(
+                    f"Base SQLite en lecture seule ({self.display_url}) : "
+                    "rien n'a été enregistré ; vérifiez les droits sur le "
+                    "fichier et son dossier."
+                ) from error
             if is_connection_error(error):
                 log.warning(
                     "database unreachable at %s: %s",

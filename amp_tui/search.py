@@ -113,7 +113,7 @@ def find_accounts(
 
 def list_all(session: Session, limit: int, after: str | None) -> AccountPage:
     """Every account, in name order, one page."""
-    statement = select(Agent.id, Agent.search_key).order_by(
+    statement = select(col(Agent.id), col(Agent.search_key)).order_by(
         col(Agent.search_key), col(Agent.id)
     )
     if after is not None:
@@ -138,7 +138,7 @@ def search_words(
     """
     driver, others = words[-1], words[:-1]
     low, high = prefix_range(driver)
-    token = AgentSearchToken.__table__.alias("token")
+    token = AgentSearchToken.__table__.alias("token")  # type: ignore[attr-defined]
     earlier = aliased(AgentSearchToken)
     conditions = [
         token.c.token >= low,
