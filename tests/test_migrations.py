@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,6 +16,7 @@ from amp_tui.errors import SchemaError
 from amp_tui.models import metadata
 from amp_tui.schema import (
     HEAD_REVISION,
+    create_fresh,
     current_revision,
     ensure_current,
     head_revision,
@@ -86,3 +88,39 @@ def test_migrations_keep_rows_when_run_again(db: Database) -> None:
     with db.session() as session:
         count = session.connection().execute(text("SELECT count(*) FROM agent"))
         assert count.scalar() == 1
+
+
+def schema_of(db: Database) -> dict[str, Any]:
+    """Tables, columns, keys, indexes and checks, as the database reports them."""
+    found = inspect(db.engine)
+    return {
+        table: (
+            [
+                (column["name"], str(column["type"]), column["nullable"])
+                for column in found.get_columns(table)
+            ],
+            found.get_pk_constraint(table)["constrained_columns"],
+            sorted(map(str, found.get_foreign_keys(table))),
+            sorted(map(str, found.get_indexes(table))),
+            sorted(map(str, found.get_unique_constraints(table))),
+            sorted(
+                " ".join(check["sqltext"].split())
+                for check in found.get_check_constraints(table)
+            ),
+        )
+        for table in sorted(found.get_table_names())
+    }
+
+
+def test_the_demo_schema_built_from_the_models_is_the_migrated_one(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    fresh = Database(make_url(f"sqlite:///{tmp_path / 'fresh.db'}"))
+
+    create_fresh(fresh)
+
+    assert current_revision(fresh) == HEAD_REVISION
+    assert schema_of(fresh) == schema_of(sqlite_db)
+    with fresh.session() as session:
+        count = session.connection().execute(text("SELECT count(*) FROM departement"))
+        assert count.scalar() == 109
