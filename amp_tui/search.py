@@ -10,10 +10,11 @@ keyed on the last row shown (keyset paging), never by an offset.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlalchemy import Row, and_, delete, exists, insert, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -22,6 +23,17 @@ from amp_tui.models import Agent, AgentSearchToken, Entity
 from amp_tui.validation import fold
 
 TOKEN_MAX = 255
+# What a results row shows, read in the same query that finds the page.
+SUMMARY_COLUMNS = (
+    col(Agent.id),
+    col(Agent.login),
+    col(Agent.nom),
+    col(Agent.prenom),
+    col(Agent.email),
+    col(Entity.sigle),
+    col(Agent.locked),
+    col(Agent.active),
+)
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
 
 
@@ -113,8 +125,10 @@ def find_accounts(
 
 def list_all(session: Session, limit: int, after: str | None) -> AccountPage:
     """Every account, in name order, one page."""
-    statement = select(col(Agent.id), col(Agent.search_key)).order_by(
-        col(Agent.search_key), col(Agent.id)
+    statement: Any = (
+        select(col(Agent.search_key).label("key"), *SUMMARY_COLUMNS)
+        .join(Entity, col(Entity.id) == Agent.entity_id)
+        .order_by(col(Agent.search_key), col(Agent.id))
     )
     if after is not None:
         key, agent_id = decode_cursor(after)
@@ -124,8 +138,7 @@ def list_all(session: Session, limit: int, after: str | None) -> AccountPage:
                 and_(col(Agent.search_key) == key, col(Agent.id) > agent_id),
             )
         )
-    found = session.execute(statement.limit(limit + 1)).all()
-    return make_page(session, [(key, agent_id) for agent_id, key in found], limit)
+    return make_page(session.execute(statement.limit(limit + 1)).all(), limit)
 
 
 def search_words(
@@ -168,41 +181,37 @@ def search_words(
             )
         )
     statement = (
-        select(token.c.token, token.c.agent_id)
+        select(token.c.token.label("key"), *SUMMARY_COLUMNS)
+        .join(Agent, col(Agent.id) == token.c.agent_id)
+        .join(Entity, col(Entity.id) == Agent.entity_id)
         .where(*conditions)
         .order_by(token.c.token, token.c.agent_id)
         .limit(limit + 1)
     )
-    found = [(row.token, row.agent_id) for row in session.execute(statement)]
-    return make_page(session, found, limit)
+    return make_page(session.execute(statement).all(), limit)
 
 
-def make_page(
-    session: Session, found: list[tuple[str, int]], limit: int
-) -> AccountPage:
-    """Load the rows of a page, in order, and the cursor of the next one."""
-    shown = found[:limit]
-    ids = [agent_id for _, agent_id in shown]
-    rows = session.execute(
-        select(Agent, Entity)
-        .join(Entity, col(Entity.id) == Agent.entity_id)
-        .where(col(Agent.id).in_(ids))
-    ).all()
-    by_id = {
-        agent.id: AccountSummary(
-            id=agent.id or 0,
-            login=agent.login,
-            nom=agent.nom,
-            prenom=agent.prenom,
-            email=agent.email,
-            entite=entity.sigle,
-            locked=agent.locked,
-            active=agent.active,
+def make_page(found: Sequence[Row[Any]], limit: int) -> AccountPage:
+    """The page's summaries, in order, and the cursor of the next page.
+
+    One row more than the page was asked for, to know whether one follows.
+    """
+    rows = [
+        AccountSummary(
+            id=row.id,
+            login=row.login,
+            nom=row.nom,
+            prenom=row.prenom,
+            email=row.email,
+            entite=row.sigle,
+            locked=row.locked,
+            active=row.active,
         )
-        for agent, entity in rows
-    }
-    next_after = encode_cursor(*shown[-1]) if len(found) > limit else None
-    return AccountPage([by_id[agent_id] for agent_id in ids], next_after)
+        for row in found[:limit]
+    ]
+    last = found[limit - 1] if len(found) > limit else None
+    next_after = encode_cursor(last.key, last.id) if last is not None else None
+    return AccountPage(rows, next_after)
 
 
 def encode_cursor(key: str, agent_id: int) -> str:
